@@ -51,6 +51,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ZpPresence, zp_presence_free)
 
 G_DECLARE_FINAL_TYPE (ZpZoomClient, zp_zoom_client, ZP, ZOOM_CLIENT, GObject)
 
+/* zp_zoom_error_is_permanent() answers "will sending the same request again, unchanged,
+ * fail the same way?". TRUE for UPDATE_FAILED (5301: someone must start or sign in to the
+ * Zoom app), NOT_PERMITTED (5411, 403), USER_NOT_FOUND (1001), MISSING_SCOPE (4700, 4711),
+ * REFUSED and INVALID_INPUT: show them, do not retry them. FALSE for NETWORK, SERVER,
+ * RATE_LIMITED and BAD_REPLY, which pass with time. UNAUTHORIZED is FALSE as well, but not
+ * because time fixes it: it needs a token refresh or a new sign-in first, so callers check for
+ * it by code before asking this. Errors from other domains (such as G_IO_ERROR_CANCELLED)
+ * are FALSE. */
 GQuark        zp_zoom_error_quark              (void);
 gboolean      zp_zoom_error_is_permanent       (const GError         *error);
 
