@@ -148,6 +148,7 @@ gboolean
 zp_status_parse_user_text (const char *text,
                            ZpStatus   *out_status)
 {
+  g_autofree char *trimmed = NULL;
   g_autofree char *folded = NULL;
 
   g_return_val_if_fail (out_status != NULL, FALSE);
@@ -155,7 +156,8 @@ zp_status_parse_user_text (const char *text,
   if (text == NULL)
     return FALSE;
 
-  folded = g_ascii_strdown (g_strstrip (g_strdup (text)), -1);
+  trimmed = g_strstrip (g_strdup (text));
+  folded = g_ascii_strdown (trimmed, -1);
   if (*folded == '\0')
     return FALSE;
 
