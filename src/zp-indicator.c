@@ -466,6 +466,11 @@ zp_indicator_new (GApplication         *application,
                                            APP_INDICATOR_CATEGORY_COMMUNICATIONS);
   app_indicator_set_title (self->app_indicator, _("Zoom Presence"));
   app_indicator_set_menu (self->app_indicator, self->menu);
+  /* A host that does not search our prefix (a --prefix install under $HOME) is told where
+   * the icons are. Inside Flatpak that path means nothing to the host, which finds the
+   * exported, app-id-prefixed names by itself. */
+  if (!g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
+    app_indicator_set_icon_theme_path (self->app_indicator, DATADIR "/icons");
   app_indicator_set_status (self->app_indicator, APP_INDICATOR_STATUS_ACTIVE);
 
   g_signal_connect_object (controller, "changed", G_CALLBACK (queue_update), self,

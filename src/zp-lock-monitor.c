@@ -768,10 +768,16 @@ start_portal (ZpLockMonitor *self)
                           self->cancellable, create_monitor_cb, self);
 }
 
+/* Inside Flatpak; outside it when GLib and GTK are told to use portals (GTK_USE_PORTAL=1,
+ * read the way GLib reads it), or when tests force only our own portal paths
+ * (ZP_FORCE_PORTAL=1). */
 static gboolean
 use_portal (void)
 {
+  const char *gtk_use_portal = g_getenv ("GTK_USE_PORTAL");
+
   return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS)
+         || (gtk_use_portal != NULL && gtk_use_portal[0] == '1')
          || g_strcmp0 (g_getenv ("ZP_FORCE_PORTAL"), "1") == 0;
 }
 
