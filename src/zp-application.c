@@ -5,23 +5,21 @@
  *
  * One instance per session. A second invocation forwards its command line here; the answer is
  * printed by the invoking process and becomes its exit status. Without a running instance this
- * process handles the command itself and exits once it is done, without a tray icon.
+ * process handles the command itself and exits once it is done, without a tray icon. The
+ * commands themselves are in zp-command-line.c.
  */
 
 #define G_LOG_DOMAIN "zp-application"
 
 #include "config.h"
 
-#include <stdio.h>
-#include <string.h>
-#include <termios.h>
-#include <unistd.h>
-
 #include <glib/gi18n.h>
 
 #include "zp-application.h"
+#include "zp-application-private.h"
 #include "zp-auth.h"
 #include "zp-auto-away.h"
+#include "zp-command-line.h"
 #include "zp-idle-monitor.h"
 #include "zp-indicator.h"
 #include "zp-lock-monitor.h"
@@ -30,14 +28,6 @@
 #include "zp-presence-controller.h"
 #include "zp-token-store.h"
 #include "zp-zoom-client.h"
-
-/* Exit statuses of the command line. */
-#define EXIT_OK      0
-#define EXIT_FAILED  1
-#define EXIT_USAGE   2
-
-/* More than any token Zoom issues; a longer line on standard input is refused. */
-#define MAX_TOKEN_INPUT 16384
 
 struct _ZpApplication
 {
@@ -55,8 +45,6 @@ struct _ZpApplication
   ZpAutoAway           *auto_away;
 
   int                   exit_status;
-  gboolean              terminal_echo_off;
-  struct termios        saved_terminal;
 };
 
 G_DEFINE_TYPE (ZpApplication, zp_application, GTK_TYPE_APPLICATION)
@@ -82,69 +70,6 @@ static const GOptionEntry option_entries[] = {
     N_("Print the version and exit"), NULL },
   { NULL }
 };
-
-/* One command from the command line, answered when its work is done. */
-typedef struct
-{
-  ZpApplication           *self;
-  GApplicationCommandLine *command_line;
-  ZpStatus                 status;
-  gboolean                 watching_queue;
-  gulong                   changed_handler;
-} Command;
-
-static Command *
-command_new (ZpApplication           *self,
-             GApplicationCommandLine *command_line)
-{
-  Command *command = g_new0 (Command, 1);
-
-  command->self = g_object_ref (self);
-  command->command_line = g_object_ref (command_line);
-
-  /* Keeps this process alive while the command works, even when no tray icon runs. */
-  g_application_hold (G_APPLICATION (self));
-
-  return command;
-}
-
-/* Ends a command: the invoking process prints what it was told and exits with this status. */
-static void
-command_finish (Command *command,
-                int      exit_status)
-{
-  ZpApplication *self = command->self;
-
-  /* A queued change may outlive its command line, which has had its answer already. */
-  if (command->command_line != NULL)
-    {
-      g_application_command_line_set_exit_status (command->command_line, exit_status);
-      if (!g_application_command_line_get_is_remote (command->command_line))
-        self->exit_status = exit_status;
-    }
-
-  if (command->changed_handler != 0)
-    g_signal_handler_disconnect (self->controller, command->changed_handler);
-
-  g_application_release (G_APPLICATION (self));
-  g_clear_object (&command->command_line);
-  g_object_unref (command->self);
-  g_free (command);
-}
-
-static void
-print_line (GApplicationCommandLine *command_line,
-            const char              *text)
-{
-  g_application_command_line_print (command_line, "%s\n", text);
-}
-
-static void
-print_error_line (GApplicationCommandLine *command_line,
-                  const char              *text)
-{
-  g_application_command_line_printerr (command_line, "zoom-presence: %s\n", text);
-}
 
 static void
 update_api_base_url (ZpApplication *self)
@@ -242,513 +167,45 @@ start_tray (ZpApplication *self)
     zp_presence_controller_refresh (self->controller);
 }
 
-/* --status */
-
-static char *
-describe_send_time (gint64 send_time)
-{
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (send_time / G_USEC_PER_SEC);
-
-  return time != NULL ? g_date_time_format (time, "%H:%M:%S") : g_strdup ("?");
-}
-
-static void
-queue_changed_cb (Command              *command,
-                  ZpPresenceController *controller)
-{
-  /* A change that had to wait in a process without a tray: stay until it is out. */
-  if (zp_presence_controller_get_pending (controller))
-    return;
-
-  command_finish (command, EXIT_OK);
-}
-
-static void
-request_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Command *command = user_data;
-  ZpApplication *self = command->self;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  const char *label = zp_status_get_label (command->status);
-  gint64 send_time = 0;
-  ZpRequestOutcome outcome;
-
-  outcome = zp_presence_controller_request_finish (ZP_PRESENCE_CONTROLLER (object), result,
-                                                   &send_time, &error);
-  if (error != NULL)
-    {
-      gboolean transient = g_error_matches (error, ZP_ZOOM_ERROR, ZP_ZOOM_ERROR_NETWORK) ||
-                           g_error_matches (error, ZP_ZOOM_ERROR, ZP_ZOOM_ERROR_SERVER);
-
-      /* Without a tray nothing stays behind to retry: say plainly that it was not sent. */
-      if (transient && self->indicator == NULL)
-        {
-          g_autofree char *line =
-            /* Translators: %s is a status such as "Away" */
-            g_strdup_printf (_("%s was not sent: Zoom could not be reached. Try again later, "
-                               "or keep the applet running and it will retry by itself."),
-                             label);
-
-          print_error_line (command->command_line, line);
-        }
-      else
-        {
-          print_error_line (command->command_line, error->message);
-        }
-
-      command_finish (command, EXIT_FAILED);
-      return;
-    }
-
-  switch (outcome)
-    {
-    case ZP_REQUEST_OUTCOME_SENT:
-      /* Translators: %s is a status such as "Busy" */
-      text = g_strdup_printf (_("%s: Zoom accepted the change."), label);
-      break;
-
-    case ZP_REQUEST_OUTCOME_UNCHANGED:
-      text = g_strdup_printf (_("%s: Zoom already shows this status; nothing was sent."), label);
-      break;
-
-    case ZP_REQUEST_OUTCOME_QUEUED:
-      {
-        g_autofree char *when = describe_send_time (send_time);
-
-        /* Translators: %s is a status, then a time of day */
-        text = g_strdup_printf (_("%s: queued behind Zoom’s rate limit; it will be sent at "
-                                  "%s."), label, when);
-      }
-      break;
-
-    case ZP_REQUEST_OUTCOME_REPLACED:
-    default:
-      text = g_strdup_printf (_("%s: replaced by a newer change before it was sent."), label);
-      break;
-    }
-
-  print_line (command->command_line, text);
-
-  if (outcome == ZP_REQUEST_OUTCOME_QUEUED && self->indicator == NULL)
-    {
-      /* The invoking process has its answer; this one stays until the change is out. */
-      g_application_command_line_set_exit_status (command->command_line, EXIT_OK);
-      g_clear_object (&command->command_line);
-      command->changed_handler =
-        g_signal_connect_swapped (self->controller, "changed",
-                                  G_CALLBACK (queue_changed_cb), command);
-      return;
-    }
-
-  command_finish (command, EXIT_OK);
-}
-
-static int
-handle_status_option (ZpApplication           *self,
-                      GApplicationCommandLine *command_line,
-                      const char              *name,
-                      gboolean                 has_duration,
-                      gint32                   duration)
-{
-  Command *command;
-  ZpStatus status;
-
-  if (!zp_status_parse_user_text (name, &status))
-    {
-      g_autofree char *aliases = zp_status_dup_aliases ();
-      g_autofree char *text =
-        /* Translators: %s is what was typed, then the list of known names */
-        g_strdup_printf (_("Unknown status “%s”. Use one of: %s."), name, aliases);
-
-      print_error_line (command_line, text);
-      return EXIT_USAGE;
-    }
-
-  if (has_duration && status != ZP_STATUS_DO_NOT_DISTURB)
-    {
-      print_error_line (command_line, _("--duration goes only with Do not disturb."));
-      return EXIT_USAGE;
-    }
-
-  if (has_duration && (duration < ZP_DND_MIN_MINUTES || duration > ZP_DND_MAX_MINUTES))
-    {
-      g_autofree char *text = g_strdup_printf (_("--duration must be from %d to %d minutes."),
-                                               ZP_DND_MIN_MINUTES, ZP_DND_MAX_MINUTES);
-
-      print_error_line (command_line, text);
-      return EXIT_USAGE;
-    }
-
-  command = command_new (self, command_line);
-  command->status = status;
-  zp_presence_controller_request_async (self->controller, status,
-                                        has_duration ? (guint) duration : 0,
-                                        ZP_CHANGE_ORIGIN_USER, NULL, request_cb, command);
-
-  return EXIT_OK;
-}
-
-/* --get-status */
-
-static void
-get_status_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  Command *command = user_data;
-  ZpPresenceController *controller = ZP_PRESENCE_CONTROLLER (object);
-  g_autoptr(GError) error = NULL;
-  ZpStatus status;
-  gint64 dnd_end;
-
-  if (!zp_presence_controller_refresh_finish (controller, result, &error))
-    {
-      print_error_line (command->command_line, error->message);
-      command_finish (command, EXIT_FAILED);
-      return;
-    }
-
-  status = zp_presence_controller_get_confirmed_status (controller);
-  dnd_end = zp_presence_controller_get_dnd_end_time (controller);
-
-  if (status == ZP_STATUS_DO_NOT_DISTURB && dnd_end > 0)
-    {
-      gint64 minutes = (dnd_end - g_get_real_time () + 59 * G_USEC_PER_SEC) /
-                       (60 * G_USEC_PER_SEC);
-      g_autofree char *text = NULL;
-
-      minutes = MAX (minutes, 0);
-      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           /* Translators: "Do not disturb (42 minutes left)" */
-                                           "%s (%d minute left)", "%s (%d minutes left)",
-                                           (gulong) minutes),
-                              zp_status_get_label (status), (int) minutes);
-      print_line (command->command_line, text);
-    }
-  else
-    {
-      print_line (command->command_line, zp_status_get_label (status));
-    }
-
-  command_finish (command, EXIT_OK);
-}
-
-/* --set-token */
-
-static void
-set_token_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Command *command = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!zp_auth_set_token_finish (ZP_AUTH (object), result, &error))
-    {
-      print_error_line (command->command_line, error->message);
-      command_finish (command, EXIT_FAILED);
-      return;
-    }
-
-  print_line (command->command_line, _("The token is saved in the keyring."));
-  command_finish (command, EXIT_OK);
-}
-
-static void
-token_read_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  Command *command = user_data;
-  ZpApplication *self = command->self;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *line = NULL;
-  const char *data;
-  gsize length;
-  gsize end = 0;
-
-  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
-  g_input_stream_close (G_INPUT_STREAM (object), NULL, NULL);
-
-  if (bytes == NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("Could not read standard input: %s"),
-                                               error->message);
-
-      print_error_line (command->command_line, text);
-      command_finish (command, EXIT_FAILED);
-      return;
-    }
-
-  data = g_bytes_get_data (bytes, &length);
-  while (end < length && data[end] != '\n' && data[end] != '\r')
-    end++;
-
-  if (end == length && length >= MAX_TOKEN_INPUT)
-    {
-      print_error_line (command->command_line,
-                        _("The token on standard input is too long."));
-      command_finish (command, EXIT_FAILED);
-      return;
-    }
-
-  line = g_strstrip (g_strndup (data, end));
-  if (*line == '\0')
-    {
-      print_error_line (command->command_line,
-                        _("No token on standard input. Pipe one line with the access token, "
-                          "for example: zoom-presence --set-token < token.txt"));
-      command_finish (command, EXIT_USAGE);
-      return;
-    }
-
-  zp_auth_set_token_async (self->auth, line, NULL, set_token_cb, command);
-  memset (line, 0, strlen (line));
-}
-
-static int
-handle_set_token_option (ZpApplication           *self,
-                         GApplicationCommandLine *command_line)
-{
-  g_autoptr(GInputStream) input = g_application_command_line_get_stdin (command_line);
-  Command *command;
-
-  if (input == NULL)
-    {
-      print_error_line (command_line, _("--set-token needs the token on standard input."));
-      return EXIT_USAGE;
-    }
-
-  command = command_new (self, command_line);
-  g_input_stream_read_bytes_async (input, MAX_TOKEN_INPUT, G_PRIORITY_DEFAULT, NULL,
-                                   token_read_cb, command);
-
-  return EXIT_OK;
-}
-
-/* --sign-in, --sign-out */
-
-static gboolean
-sign_in_needs_secret (GSettings *settings)
-{
-  return g_settings_get_enum (settings, "auth-mode") != ZP_AUTH_MODE_PUBLIC_CLIENT;
-}
-
-static void
-sign_in_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Command *command = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!zp_auth_sign_in_finish (ZP_AUTH (object), result, &error))
-    {
-      print_error_line (command->command_line, error->message);
-      command_finish (command, EXIT_FAILED);
-      return;
-    }
-
-  print_line (command->command_line, _("Signed in to Zoom. The sign-in is kept in the keyring."));
-  command_finish (command, EXIT_OK);
-}
-
-static void
-secret_read_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  Command *command = user_data;
-  ZpApplication *self = command->self;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *line = NULL;
-  const char *data;
-  gsize length = 0;
-  gsize end = 0;
-
-  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
-  g_input_stream_close (G_INPUT_STREAM (object), NULL, NULL);
-
-  /* Nothing readable: the secret saved at the last sign-in is used, if there is one. */
-  data = bytes != NULL ? g_bytes_get_data (bytes, &length) : NULL;
-  while (data != NULL && end < length && data[end] != '\n' && data[end] != '\r')
-    end++;
-  line = g_strstrip (g_strndup (data != NULL ? data : "", end));
-
-  zp_auth_sign_in_async (self->auth, *line != '\0' ? line : NULL, NULL, sign_in_cb, command);
-  explicit_bzero (line, strlen (line));
-}
-
-static int
-handle_sign_in_option (ZpApplication           *self,
-                       GApplicationCommandLine *command_line)
-{
-  Command *command = command_new (self, command_line);
-  g_autoptr(GInputStream) input = NULL;
-
-  if (sign_in_needs_secret (self->settings))
-    input = g_application_command_line_get_stdin (command_line);
-
-  if (input != NULL)
-    {
-      g_input_stream_read_bytes_async (input, MAX_TOKEN_INPUT, G_PRIORITY_DEFAULT, NULL,
-                                       secret_read_cb, command);
-      return EXIT_OK;
-    }
-
-  if (g_settings_get_enum (self->settings, "auth-mode") != ZP_AUTH_MODE_SERVER_TO_SERVER)
-    print_line (command_line, _("Opening your web browser to sign in to Zoom…"));
-  zp_auth_sign_in_async (self->auth, NULL, NULL, sign_in_cb, command);
-
-  return EXIT_OK;
-}
-
-static void
-sign_out_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  Command *command = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!zp_auth_sign_out_finish (ZP_AUTH (object), result, &error))
-    {
-      print_error_line (command->command_line, error->message);
-      command_finish (command, EXIT_FAILED);
-      return;
-    }
-
-  print_line (command->command_line, _("Signed out of Zoom."));
-  command_finish (command, EXIT_OK);
-}
-
 static int
 zp_application_command_line (GApplication            *application,
                              GApplicationCommandLine *command_line)
 {
-  ZpApplication *self = ZP_APPLICATION (application);
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
-  const char *status_name = NULL;
-  gint32 duration = 0;
-  gboolean has_duration;
-  guint commands = 0;
+  int exit_status;
 
-  g_variant_dict_lookup (options, "status", "&s", &status_name);
-  has_duration = g_variant_dict_lookup (options, "duration", "i", &duration);
-
-  commands += status_name != NULL;
-  commands += g_variant_dict_contains (options, "get-status");
-  commands += g_variant_dict_contains (options, "set-token");
-  commands += g_variant_dict_contains (options, "quit");
-  commands += g_variant_dict_contains (options, "sign-in");
-  commands += g_variant_dict_contains (options, "sign-out");
-
-  if (commands > 1)
-    {
-      print_error_line (command_line, _("Give one of --status, --get-status, --set-token, "
-                                        "--sign-in, --sign-out and --quit at a time."));
-      return EXIT_USAGE;
-    }
-
-  if (has_duration && status_name == NULL)
-    {
-      print_error_line (command_line, _("--duration goes with --status=dnd."));
-      return EXIT_USAGE;
-    }
-
-  if (status_name != NULL)
-    return handle_status_option (self, command_line, status_name, has_duration, duration);
-
-  if (g_variant_dict_contains (options, "get-status"))
-    {
-      Command *command = command_new (self, command_line);
-
-      zp_presence_controller_refresh_async (self->controller, NULL, get_status_cb, command);
-      return EXIT_OK;
-    }
-
-  if (g_variant_dict_contains (options, "set-token"))
-    return handle_set_token_option (self, command_line);
-
-  if (g_variant_dict_contains (options, "sign-in"))
-    return handle_sign_in_option (self, command_line);
-
-  if (g_variant_dict_contains (options, "sign-out"))
-    {
-      zp_auth_sign_out_async (self->auth, NULL, sign_out_cb, command_new (self, command_line));
-      return EXIT_OK;
-    }
+  exit_status = zp_command_line_run (ZP_APPLICATION (application), command_line);
+  if (exit_status >= 0)
+    return exit_status;
 
   if (g_variant_dict_contains (options, "quit"))
     {
       g_application_quit (application);
-      return EXIT_OK;
+      return ZP_EXIT_OK;
     }
 
   if (g_variant_dict_contains (options, "preferences"))
     {
       g_action_group_activate_action (G_ACTION_GROUP (application), "preferences", NULL);
-      return EXIT_OK;
+      return ZP_EXIT_OK;
     }
 
   g_application_activate (application);
 
-  return EXIT_OK;
+  return ZP_EXIT_OK;
 }
 
 static int
 zp_application_handle_local_options (GApplication *application,
                                      GVariantDict *options)
 {
-  ZpApplication *self = ZP_APPLICATION (application);
-
   if (g_variant_dict_contains (options, "version"))
     {
       g_print ("zoom-presence %s\n", PACKAGE_VERSION);
-      return EXIT_OK;
+      return ZP_EXIT_OK;
     }
 
-  /* A secret typed at a terminal should not be echoed there (the running instance reads it). */
-  if (g_variant_dict_contains (options, "sign-in") && isatty (STDIN_FILENO))
-    {
-      g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-
-      if (sign_in_needs_secret (settings))
-        {
-          struct termios quiet;
-
-          if (tcgetattr (STDIN_FILENO, &self->saved_terminal) == 0)
-            {
-              quiet = self->saved_terminal;
-              quiet.c_lflag &= ~(tcflag_t) ECHO;
-              if (tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet) == 0)
-                self->terminal_echo_off = TRUE;
-            }
-
-          g_printerr ("%s", _("Paste the client secret of your Zoom app and press Enter "
-                              "(just Enter uses the saved one): "));
-        }
-    }
-
-  if (g_variant_dict_contains (options, "set-token") && isatty (STDIN_FILENO))
-    {
-      struct termios quiet;
-
-      if (tcgetattr (STDIN_FILENO, &self->saved_terminal) == 0)
-        {
-          quiet = self->saved_terminal;
-          quiet.c_lflag &= ~(tcflag_t) ECHO;
-          if (tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet) == 0)
-            self->terminal_echo_off = TRUE;
-        }
-
-      g_printerr ("%s", _("Paste the Zoom access token and press Enter: "));
-    }
+  zp_command_line_prepare_terminal (options);
 
   return -1;
 }
@@ -758,12 +215,7 @@ zp_application_restore_terminal (ZpApplication *self)
 {
   g_return_if_fail (ZP_IS_APPLICATION (self));
 
-  if (!self->terminal_echo_off)
-    return;
-
-  tcsetattr (STDIN_FILENO, TCSAFLUSH, &self->saved_terminal);
-  self->terminal_echo_off = FALSE;
-  g_printerr ("\n");
+  zp_command_line_restore_terminal ();
 }
 
 /* Actions */
@@ -1028,7 +480,48 @@ zp_application_new (void)
 int
 zp_application_get_exit_status (ZpApplication *self)
 {
-  g_return_val_if_fail (ZP_IS_APPLICATION (self), EXIT_FAILED);
+  g_return_val_if_fail (ZP_IS_APPLICATION (self), ZP_EXIT_FAILED);
 
   return self->exit_status;
+}
+
+void
+zp_application_set_exit_status (ZpApplication *self,
+                                int            exit_status)
+{
+  g_return_if_fail (ZP_IS_APPLICATION (self));
+
+  self->exit_status = exit_status;
+}
+
+ZpPresenceController *
+zp_application_get_controller (ZpApplication *self)
+{
+  g_return_val_if_fail (ZP_IS_APPLICATION (self), NULL);
+
+  return self->controller;
+}
+
+ZpAuth *
+zp_application_get_auth (ZpApplication *self)
+{
+  g_return_val_if_fail (ZP_IS_APPLICATION (self), NULL);
+
+  return self->auth;
+}
+
+GSettings *
+zp_application_get_settings (ZpApplication *self)
+{
+  g_return_val_if_fail (ZP_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
+
+gboolean
+zp_application_get_tray_running (ZpApplication *self)
+{
+  g_return_val_if_fail (ZP_IS_APPLICATION (self), FALSE);
+
+  return self->indicator != NULL;
 }

@@ -281,6 +281,20 @@ answer_waiting_tasks (ZpAuth *self)
   self->waiting_tasks = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
+/* The keyring holds @token_set now (NULL: none): it replaces ours, and everyone waiting for a
+ * token is answered with it. */
+static void
+adopt_token_set (ZpAuth     *self,
+                 ZpTokenSet *token_set)
+{
+  replace_token_set (self, token_set);
+  set_state (self, token_set != NULL ? ZP_AUTH_STATE_SIGNED_IN : ZP_AUTH_STATE_SIGNED_OUT,
+             NULL);
+  answer_waiting_tasks (self);
+  answer_tasks (self, &self->renew_tasks);
+  queue_account_lookup (self);
+}
+
 static ZpOAuthClient
 oauth_client (ZpAuth     *self,
               const char *base_url,
@@ -299,6 +313,17 @@ typedef struct
   ZpAuth *self;
   guint   generation;
 } RenewData;
+
+static RenewData *
+renew_data_new (ZpAuth *self)
+{
+  RenewData *data = g_new0 (RenewData, 1);
+
+  data->self = g_object_ref (self);
+  data->generation = self->generation;
+
+  return data;
+}
 
 static void
 renew_data_free (RenewData *data)
@@ -380,14 +405,10 @@ renew_saved_cb (GObject      *object,
 static void
 start_save (ZpAuth *self)
 {
-  RenewData *data = g_new0 (RenewData, 1);
-
   g_assert (self->token_set != NULL);
 
-  data->self = g_object_ref (self);
-  data->generation = self->generation;
   zp_token_store_save_async (self->store, self->token_set, self->cancellable, renew_saved_cb,
-                             data);
+                             renew_data_new (self));
 }
 
 static void
@@ -473,9 +494,7 @@ start_renewal (ZpAuth *self)
   self->renewal_count++;
   self->renewal_forced = self->must_renew;
   self->must_renew = FALSE;
-  data = g_new0 (RenewData, 1);
-  data->self = g_object_ref (self);
-  data->generation = self->generation;
+  data = renew_data_new (self);
 
   client = oauth_client (self, base_url, client_id, self->token_set->client_secret);
 
@@ -551,13 +570,7 @@ load_cb (GObject      *object,
       return;
     }
 
-  replace_token_set (self, g_steal_pointer (&token_set));
-  set_state (self,
-             self->token_set != NULL ? ZP_AUTH_STATE_SIGNED_IN : ZP_AUTH_STATE_SIGNED_OUT,
-             NULL);
-  answer_waiting_tasks (self);
-  answer_tasks (self, &self->renew_tasks);
-  queue_account_lookup (self);
+  adopt_token_set (self, g_steal_pointer (&token_set));
   g_task_return_boolean (task, TRUE);
 }
 
@@ -717,11 +730,7 @@ set_token_saved_cb (GObject      *object,
       return;
     }
 
-  replace_token_set (self, zp_token_set_copy (token_set));
-  set_state (self, ZP_AUTH_STATE_SIGNED_IN, NULL);
-  answer_waiting_tasks (self);
-  answer_tasks (self, &self->renew_tasks);
-  queue_account_lookup (self);
+  adopt_token_set (self, zp_token_set_copy (token_set));
   g_task_return_boolean (task, TRUE);
 }
 
@@ -892,11 +901,7 @@ sign_in_saved_cb (GObject      *object,
       return;
     }
 
-  replace_token_set (self, g_steal_pointer (&sign_in->token_set));
-  set_state (self, ZP_AUTH_STATE_SIGNED_IN, NULL);
-  answer_waiting_tasks (self);
-  answer_tasks (self, &self->renew_tasks);
-  queue_account_lookup (self);
+  adopt_token_set (self, g_steal_pointer (&sign_in->token_set));
   sign_in_done (g_steal_pointer (&task), NULL);
 }
 

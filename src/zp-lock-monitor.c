@@ -403,6 +403,18 @@ unwatch_session (ZpLockMonitor *self)
   g_clear_pointer (&self->session_path, g_free);
 }
 
+/* GetSession("auto") finds nothing for a process outside a session (started by a systemd user
+ * unit, say); the id the session gave us at login may still work. */
+static void
+find_login_session (ZpLockMonitor *self,
+                    const char    *failed_session_id)
+{
+  const char *session_id = g_getenv ("XDG_SESSION_ID");
+
+  if (g_strcmp0 (failed_session_id, "auto") == 0 && session_id != NULL && *session_id != '\0')
+    find_session (self, session_id);
+}
+
 static void
 get_locked_hint_cb (GObject      *object,
                     GAsyncResult *result,
@@ -422,16 +434,7 @@ get_locked_hint_cb (GObject      *object,
 
       g_debug ("logind session %s: no LockedHint (%s)", query->session_id, error->message);
       unwatch_session (self);
-
-      /* GetSession("auto") finds nothing for a process outside a session (started by a
-       * systemd user unit, say); the id the session gave us at login may still work. */
-      if (g_strcmp0 (query->session_id, "auto") == 0)
-        {
-          const char *session_id = g_getenv ("XDG_SESSION_ID");
-
-          if (session_id != NULL && *session_id != '\0')
-            find_session (self, session_id);
-        }
+      find_login_session (self, query->session_id);
       return;
     }
 
@@ -465,7 +468,6 @@ get_session_cb (GObject      *object,
   ZpLockMonitor *self = query->self;
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
-  const char *session_id;
 
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
   if (reply == NULL)
@@ -475,10 +477,9 @@ get_session_cb (GObject      *object,
 
       g_debug ("logind: no session \"%s\" (%s)", query->session_id, error->message);
 
-      session_id = g_getenv ("XDG_SESSION_ID");
-      if (!is_absent (error) && g_strcmp0 (query->session_id, "auto") == 0
-          && session_id != NULL && *session_id != '\0')
-        find_session (self, session_id);
+      /* logind is not on the bus at all: another id would not be found either. */
+      if (!is_absent (error))
+        find_login_session (self, query->session_id);
       return;
     }
 
@@ -681,6 +682,15 @@ portal_state_changed_cb (GDBusConnection *connection,
                             G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL, NULL);
 }
 
+/* The monitor did not come about: nothing more will come from the portal. */
+static void
+forget_portal (ZpLockMonitor *self)
+{
+  unsubscribe (self->session_bus, &self->portal_state_subscription);
+  unsubscribe (self->session_bus, &self->portal_response_subscription);
+  g_clear_pointer (&self->portal_session_handle, g_free);
+}
+
 static void
 portal_response_cb (GDBusConnection *connection,
                     const char      *sender_name,
@@ -705,8 +715,7 @@ portal_response_cb (GDBusConnection *connection,
     }
 
   g_debug ("portal: no screensaver monitor (response %u)", response);
-  unsubscribe (self->session_bus, &self->portal_state_subscription);
-  g_clear_pointer (&self->portal_session_handle, g_free);
+  forget_portal (self);
 }
 
 static void
@@ -723,9 +732,7 @@ create_monitor_cb (GObject      *object,
     return;
 
   g_debug ("portal: CreateMonitor failed (%s)", error->message);
-  unsubscribe (self->session_bus, &self->portal_state_subscription);
-  unsubscribe (self->session_bus, &self->portal_response_subscription);
-  g_clear_pointer (&self->portal_session_handle, g_free);
+  forget_portal (self);
 }
 
 static void

@@ -178,6 +178,14 @@ fail_tasks (Wish         *wish,
     g_task_return_error (g_ptr_array_index (tasks, i), g_error_copy (error));
 }
 
+/* A newer wish has taken this one's place: whoever asked for it is told so. */
+static void
+wish_replaced (Wish *wish)
+{
+  complete_tasks (wish, ZP_REQUEST_OUTCOME_REPLACED, 0);
+  wish_free (wish);
+}
+
 static void
 emit_changed (ZpPresenceController *self)
 {
@@ -215,6 +223,13 @@ static gint64
 real_to_monotonic (gint64 real)
 {
   return g_get_monotonic_time () + (real - g_get_real_time ());
+}
+
+/* The queued wish, else the one on the wire; NULL when nothing is asked for. */
+static const Wish *
+newest_wish (ZpPresenceController *self)
+{
+  return self->wish != NULL ? self->wish : self->in_flight;
 }
 
 /* The status Zoom will have once what is on the wire has been answered. */
@@ -367,13 +382,26 @@ requeue (ZpPresenceController *self,
       return;
     }
 
-  complete_tasks (wish, ZP_REQUEST_OUTCOME_REPLACED, 0);
-  wish_free (wish);
+  wish_replaced (wish);
 }
 
 static void handle_transient (ZpPresenceController *self,
                               Wish                 *wish,
                               const GError         *error);
+
+/* A token Zoom has refused once is not tried again: that would be a loop. */
+static void
+forget_rejected_token (ZpPresenceController  *self,
+                       char                 **token,
+                       GError               **error)
+{
+  if (*token == NULL || g_strcmp0 (*token, self->rejected_token) != 0)
+    return;
+
+  g_clear_pointer (token, g_free);
+  g_set_error_literal (error, ZP_AUTH_ERROR, ZP_AUTH_ERROR_REJECTED,
+                       _("Zoom no longer accepts the stored token. Sign in again."));
+}
 
 static void
 put_token_cb (GObject      *object,
@@ -390,13 +418,7 @@ put_token_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->in_flight == NULL)
     return;
 
-  /* A token Zoom has refused once is not tried again: that would be a loop. */
-  if (token != NULL && g_strcmp0 (token, self->rejected_token) == 0)
-    {
-      g_clear_pointer (&token, g_free);
-      g_set_error_literal (&error, ZP_AUTH_ERROR, ZP_AUTH_ERROR_REJECTED,
-                           _("Zoom no longer accepts the stored token. Sign in again."));
-    }
+  forget_rejected_token (self, &token, &error);
 
   /* Renewing the token needs Zoom as well: that waits for the network like any request. */
   if (g_error_matches (error, ZP_AUTH_ERROR, ZP_AUTH_ERROR_NETWORK))
@@ -777,10 +799,7 @@ zp_presence_controller_request_async (ZpPresenceController *self,
     {
       if (self->wish != NULL)
         {
-          Wish *stale = g_steal_pointer (&self->wish);
-
-          complete_tasks (stale, ZP_REQUEST_OUTCOME_REPLACED, 0);
-          wish_free (stale);
+          wish_replaced (g_steal_pointer (&self->wish));
           clear_send_timer (self);
         }
 
@@ -808,12 +827,7 @@ zp_presence_controller_request_async (ZpPresenceController *self,
   else
     {
       if (self->wish != NULL)
-        {
-          Wish *stale = g_steal_pointer (&self->wish);
-
-          complete_tasks (stale, ZP_REQUEST_OUTCOME_REPLACED, 0);
-          wish_free (stale);
-        }
+        wish_replaced (g_steal_pointer (&self->wish));
 
       self->wish = wish_new (status, dnd_minutes, origin);
     }
@@ -1006,12 +1020,7 @@ refresh_token_cb (GObject      *object,
       return;
     }
 
-  if (token != NULL && g_strcmp0 (token, self->rejected_token) == 0)
-    {
-      g_clear_pointer (&token, g_free);
-      g_set_error_literal (&error, ZP_AUTH_ERROR, ZP_AUTH_ERROR_REJECTED,
-                           _("Zoom no longer accepts the stored token. Sign in again."));
-    }
+  forget_rejected_token (self, &token, &error);
 
   if (token == NULL)
     {
@@ -1272,27 +1281,25 @@ zp_presence_controller_get_confirmed_status (ZpPresenceController *self)
 ZpStatus
 zp_presence_controller_get_wanted_status (ZpPresenceController *self)
 {
+  const Wish *wish;
+
   g_return_val_if_fail (ZP_IS_PRESENCE_CONTROLLER (self), ZP_STATUS_UNKNOWN);
 
-  if (self->wish != NULL)
-    return self->wish->status;
-  if (self->in_flight != NULL)
-    return self->in_flight->status;
+  wish = newest_wish (self);
 
-  return ZP_STATUS_UNKNOWN;
+  return wish != NULL ? wish->status : ZP_STATUS_UNKNOWN;
 }
 
 ZpChangeOrigin
 zp_presence_controller_get_wanted_origin (ZpPresenceController *self)
 {
+  const Wish *wish;
+
   g_return_val_if_fail (ZP_IS_PRESENCE_CONTROLLER (self), ZP_CHANGE_ORIGIN_USER);
 
-  if (self->wish != NULL)
-    return self->wish->origin;
-  if (self->in_flight != NULL)
-    return self->in_flight->origin;
+  wish = newest_wish (self);
 
-  return ZP_CHANGE_ORIGIN_SYNC;
+  return wish != NULL ? wish->origin : ZP_CHANGE_ORIGIN_SYNC;
 }
 
 ZpStatus

@@ -32,7 +32,7 @@ typedef enum
 /* What a 429 said about when to try again. */
 typedef struct
 {
-  gint64   retry_at;  /* g_get_real_time() µs at which Zoom allows a retry; 0 when it did not say */
+  gint64   retry_at;  /* g_get_real_time() µs when Zoom allows a retry; 0 when it did not say */
   gboolean daily;     /* the account's daily limit, not the per-second one */
 } ZpRateLimit;
 
