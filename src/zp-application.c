@@ -43,6 +43,7 @@ struct _ZpApplication
   ZpLockMonitor        *lock_monitor;
   ZpIdleMonitor        *idle_monitor;
   ZpAutoAway           *auto_away;
+  guint                 lock_watching_source;
 
   int                   exit_status;
 };
@@ -137,16 +138,29 @@ get_bus_or_null (GBusType bus_type)
   return bus;
 }
 
-static void
-start_lock_watching (ZpApplication *self)
+static gboolean
+start_lock_watching_cb (gpointer user_data)
 {
+  ZpApplication *self = user_data;
   g_autoptr(GDBusConnection) session_bus = get_bus_or_null (G_BUS_TYPE_SESSION);
   g_autoptr(GDBusConnection) system_bus = get_bus_or_null (G_BUS_TYPE_SYSTEM);
 
+  self->lock_watching_source = 0;
   self->lock_monitor = zp_lock_monitor_new (session_bus, system_bus);
   self->idle_monitor = session_bus != NULL ? zp_idle_monitor_new (session_bus) : NULL;
   self->auto_away = zp_auto_away_new (self->controller, self->lock_monitor, self->idle_monitor,
                                       self->settings);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* After the tray item is on its way: connecting to the system bus and asking every lock
+ * source for its state need not delay the icon. A screen locked meanwhile is read then. */
+static void
+start_lock_watching (ZpApplication *self)
+{
+  self->lock_watching_source = g_idle_add_full (G_PRIORITY_LOW, start_lock_watching_cb,
+                                                self, NULL);
 }
 
 static void
@@ -434,6 +448,7 @@ zp_application_shutdown (GApplication *application)
 {
   ZpApplication *self = ZP_APPLICATION (application);
 
+  g_clear_handle_id (&self->lock_watching_source, g_source_remove);
   g_clear_object (&self->auto_away);
   g_clear_object (&self->idle_monitor);
   g_clear_object (&self->lock_monitor);

@@ -466,7 +466,6 @@ put_token_cb (GObject      *object,
   /* Every request counts for the pacing, whatever its answer: Zoom may have seen it. */
   self->last_put_monotonic = g_get_monotonic_time ();
   self->has_last_put = TRUE;
-  save_state (self);
 
   g_debug ("Sending %s (origin %d)", zp_status_to_api_name (self->in_flight->status),
            self->in_flight->origin);
@@ -683,6 +682,10 @@ put_cb (GObject      *object,
   g_autofree char *token = NULL;
   ZpRateLimit rate_limit = { 0, };
   Wish *wish;
+
+  /* The time of the request is written only now: the write syncs to disk, and doing that
+   * before sending put it between every click and its request. */
+  save_state (self);
 
   if (!zp_zoom_client_set_status_finish (ZP_ZOOM_CLIENT (object), result, &rate_limit, &error) &&
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
