@@ -116,12 +116,14 @@ auth_load_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(ZpApplication) self = user_data;
+  ZpApplication *self = user_data;
   g_autoptr(GError) error = NULL;
 
   /* A keyring failure is shown by the tray and told to whoever asks for a token. */
   if (!zp_auth_load_finish (ZP_AUTH (object), result, &error))
     g_debug ("Token not loaded: %s", error->message);
+
+  g_object_unref (self);
 }
 
 static GDBusConnection *

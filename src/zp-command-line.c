@@ -277,8 +277,8 @@ request_cb (GObject      *object,
         g_autofree char *when = describe_send_time (send_time);
 
         /* Translators: %s is a status, then a time of day */
-        text = g_strdup_printf (_("%s: queued behind Zoom’s rate limit; it will be sent at "
-                                  "%s."), label, when);
+        text = g_strdup_printf (_("%s: queued to respect Zoom’s limit on changes; it will be "
+                                  "sent at %s."), label, when);
       }
       break;
 

@@ -19,6 +19,8 @@
 
 #include <errno.h>
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
@@ -616,12 +618,25 @@ handle_rate_limit (ZpPresenceController *self,
   complete_tasks (wish, ZP_REQUEST_OUTCOME_QUEUED, monotonic_to_real (earliest_send_time (self)));
 }
 
+/* libsoup's and Zoom's messages do not always end their sentence. */
+static char *
+as_sentence (const char *message)
+{
+  gsize length = strlen (message);
+
+  if (length > 0 && strchr (".!?", message[length - 1]) != NULL)
+    return g_strdup (message);
+
+  return g_strconcat (message, ".", NULL);
+}
+
 static void
 handle_transient (ZpPresenceController *self,
                   Wish                 *wish,
                   const GError         *error)
 {
   g_autoptr(GError) trouble = NULL;
+  g_autofree char *reason = as_sentence (error->message);
   guint seconds = BACKOFF_FIRST_SECONDS << MIN (self->backoff_attempts, 8);
 
   seconds = MIN (seconds, BACKOFF_MAX_SECONDS);
@@ -636,7 +651,7 @@ handle_transient (ZpPresenceController *self,
                          /* Translators: the first %s is an error message, the second a
                           * status */
                          _("%s “%s” will be sent when Zoom can be reached again."),
-                         error->message, zp_status_get_label (wish->status));
+                         reason, zp_status_get_label (wish->status));
   set_trouble (self, ZP_TROUBLE_OFFLINE, trouble);
   fail_tasks (wish, trouble);
 }

@@ -280,10 +280,12 @@ zp_zoom_parse_presence (const char  *body,
     }
 
   presence = g_new0 (ZpPresence, 1);
-  presence->api_name = g_strdup (name);
+  /* json-glib's scanner takes octal escapes ("\204") that are not UTF-8: keep the name,
+   * which may reach a log line or a label, valid. */
+  presence->api_name = g_utf8_make_valid (name, -1);
   presence->status = zp_status_from_api_name (name);
   if (presence->status == ZP_STATUS_UNKNOWN)
-    g_debug ("Zoom reported a status this version does not know: %s", name);
+    g_debug ("Zoom reported a status this version does not know: %s", presence->api_name);
 
   if (presence->status == ZP_STATUS_DO_NOT_DISTURB)
     presence->dnd_end_time = dnd_end_time (object, now);
