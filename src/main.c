@@ -6,7 +6,10 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 
@@ -18,6 +21,16 @@ main (int   argc,
 {
   g_autoptr(ZpApplication) application = NULL;
   int status;
+
+  /* Started with standard input closed: the next file opened would become fd 0 and be read
+   * as the token. An empty standard input is what such a caller means. */
+  if (fcntl (STDIN_FILENO, F_GETFD) == -1 && errno == EBADF)
+    {
+      int fd = open ("/dev/null", O_RDONLY);
+
+      if (fd > STDIN_FILENO)
+        close (fd);
+    }
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);

@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 
 #include "zp-application.h"
 #include "zp-application-private.h"
@@ -44,6 +45,9 @@ struct _ZpApplication
   ZpIdleMonitor        *idle_monitor;
   ZpAutoAway           *auto_away;
   guint                 lock_watching_source;
+  guint                 signal_sources[3];
+  guint                 drain_timeout_source;
+  gulong                drain_handler;
 
   int                   exit_status;
 };
@@ -53,7 +57,7 @@ G_DEFINE_TYPE (ZpApplication, zp_application, GTK_TYPE_APPLICATION)
 static const GOptionEntry option_entries[] = {
   { "status", 's', 0, G_OPTION_ARG_STRING, NULL,
     N_("Set the Zoom status (Available, Away, dnd, busy, ooo, …)"), N_("NAME") },
-  { "duration", 'd', 0, G_OPTION_ARG_INT, NULL,
+  { "duration", 'd', 0, G_OPTION_ARG_STRING, NULL,
     N_("How long Do not disturb lasts, in minutes (1–1440)"), N_("MINUTES") },
   { "get-status", 'g', 0, G_OPTION_ARG_NONE, NULL,
     N_("Print the status Zoom reports"), NULL },
@@ -177,6 +181,9 @@ start_tray (ZpApplication *self)
   /* The tray icon is the application's window: it lives until Quit. */
   g_application_hold (G_APPLICATION (self));
 
+  /* Only a running applet notifies: a one-shot command says what went wrong on stderr. */
+  zp_notifier_watch (self->notifier, self->controller);
+
   start_lock_watching (self);
 
   if (zp_auth_get_state (self->auth) == ZP_AUTH_STATE_SIGNED_IN)
@@ -188,7 +195,21 @@ zp_application_command_line (GApplication            *application,
                              GApplicationCommandLine *command_line)
 {
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+  g_auto(GStrv) arguments = NULL;
   int exit_status;
+
+  /* Options are taken out of the arguments; anything left over is a mistake, not a wish
+   * to start the tray. */
+  arguments = g_application_command_line_get_arguments (command_line, NULL);
+  if (arguments[0] != NULL && arguments[1] != NULL)
+    {
+      g_application_command_line_printerr (command_line,
+                                           /* Translators: %s is what was typed */
+                                           _("zoom-presence: unexpected argument “%s”; see "
+                                             "zoom-presence --help.\n"),
+                                           arguments[1]);
+      return ZP_EXIT_USAGE;
+    }
 
   exit_status = zp_command_line_run (ZP_APPLICATION (application), command_line);
   if (exit_status >= 0)
@@ -403,6 +424,54 @@ static const GActionEntry action_entries[] = {
   { "quit", quit_action_cb },
 };
 
+/* Asked to stop (log-out, systemctl, Ctrl+C) with a change still waiting for Zoom's minute:
+ * stay until it is out, as long as a session manager usually waits, then go anyway. */
+#define DRAIN_MAX_SECONDS 65
+
+static void
+drained_cb (ZpApplication        *self,
+            ZpPresenceController *controller)
+{
+  if (zp_presence_controller_get_pending (controller))
+    return;
+
+  g_debug ("Nothing left for Zoom; quitting");
+  g_application_quit (G_APPLICATION (self));
+}
+
+static gboolean
+drain_timeout_cb (gpointer user_data)
+{
+  ZpApplication *self = user_data;
+
+  self->drain_timeout_source = 0;
+  g_warning ("Quitting with a status change that Zoom has not received yet");
+  g_application_quit (G_APPLICATION (self));
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+quit_signal_cb (gpointer user_data)
+{
+  ZpApplication *self = user_data;
+
+  if (self->controller == NULL || !zp_presence_controller_get_pending (self->controller) ||
+      self->drain_timeout_source != 0)
+    {
+      g_application_quit (G_APPLICATION (self));
+      return G_SOURCE_CONTINUE;
+    }
+
+  g_debug ("Asked to quit; first sending the change that waits");
+  self->drain_handler = g_signal_connect_swapped (self->controller, "changed",
+                                                  G_CALLBACK (drained_cb), self);
+  self->drain_timeout_source = g_timeout_add_seconds (DRAIN_MAX_SECONDS, drain_timeout_cb,
+                                                      self);
+
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 zp_application_startup (GApplication *application)
 {
@@ -414,6 +483,10 @@ zp_application_startup (GApplication *application)
   g_action_map_add_action_entries (G_ACTION_MAP (self), action_entries,
                                    G_N_ELEMENTS (action_entries), self);
 
+  self->signal_sources[0] = g_unix_signal_add (SIGTERM, quit_signal_cb, self);
+  self->signal_sources[1] = g_unix_signal_add (SIGINT, quit_signal_cb, self);
+  self->signal_sources[2] = g_unix_signal_add (SIGHUP, quit_signal_cb, self);
+
   self->settings = g_settings_new (APP_ID);
   account = g_settings_get_string (self->settings, "oauth-base-url");
   self->token_store = zp_token_store_new (account);
@@ -421,7 +494,6 @@ zp_application_startup (GApplication *application)
   self->zoom_client = zp_zoom_client_new (NULL);
   self->controller = zp_presence_controller_new (self->zoom_client, self->auth, self->settings);
   self->notifier = zp_notifier_new (application, self->settings);
-  zp_notifier_watch (self->notifier, self->controller);
 
   update_api_base_url (self);
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self,
@@ -451,6 +523,11 @@ zp_application_shutdown (GApplication *application)
   ZpApplication *self = ZP_APPLICATION (application);
 
   g_clear_handle_id (&self->lock_watching_source, g_source_remove);
+  g_clear_handle_id (&self->drain_timeout_source, g_source_remove);
+  for (guint i = 0; i < G_N_ELEMENTS (self->signal_sources); i++)
+    g_clear_handle_id (&self->signal_sources[i], g_source_remove);
+  if (self->drain_handler != 0)
+    g_clear_signal_handler (&self->drain_handler, self->controller);
   g_clear_object (&self->auto_away);
   g_clear_object (&self->idle_monitor);
   g_clear_object (&self->lock_monitor);

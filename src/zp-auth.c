@@ -26,6 +26,7 @@
 #include "zp-oauth-loopback.h"
 #include "zp-oauth-pkce.h"
 #include "zp-oauth-request.h"
+#include "zp-url.h"
 
 /* Zoom's tokens are a few hundred characters; anything far beyond is not a token. */
 #define MAX_TOKEN_LENGTH 8192
@@ -1434,6 +1435,14 @@ account_lookup_cb (gpointer user_data)
       self->api_base_url == NULL || !scope_allows_user_read (self->token_set->scope) ||
       (self->account_label != NULL && self->account_generation == self->generation))
     return G_SOURCE_REMOVE;
+
+  /* The token goes only where presence requests may go: never in clear text off this
+   * computer, whatever the settings say. */
+  if (!zp_url_is_acceptable_api_base (self->api_base_url, NULL))
+    {
+      g_debug ("Not asking who is signed in: the API address is not acceptable");
+      return G_SOURCE_REMOVE;
+    }
 
   length = strlen (self->api_base_url);
   while (length > 0 && self->api_base_url[length - 1] == '/')

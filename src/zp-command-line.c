@@ -567,6 +567,7 @@ zp_command_line_run (ZpApplication           *application,
 {
   GVariantDict *options;
   const char *status_name = NULL;
+  const char *duration_text = NULL;
   gint32 duration = 0;
   gboolean has_duration;
   guint commands = 0;
@@ -576,7 +577,26 @@ zp_command_line_run (ZpApplication           *application,
 
   options = g_application_command_line_get_options_dict (command_line);
   g_variant_dict_lookup (options, "status", "&s", &status_name);
-  has_duration = g_variant_dict_lookup (options, "duration", "i", &duration);
+  /* A string option: GApplication leaves an integer option of 0 out of the dictionary, so
+   * --duration=0 would silently mean "the default". */
+  has_duration = g_variant_dict_lookup (options, "duration", "&s", &duration_text);
+  if (has_duration)
+    {
+      gint64 value;
+
+      if (!g_ascii_string_to_signed (duration_text, 10, G_MININT32, G_MAXINT32, &value, NULL))
+        {
+          g_autofree char *text =
+            /* Translators: %s is what was typed after --duration= */
+            g_strdup_printf (_("--duration takes a number of minutes, not “%s”."),
+                             duration_text);
+
+          print_error_line (command_line, text);
+          return ZP_EXIT_USAGE;
+        }
+
+      duration = (gint32) value;
+    }
 
   commands += status_name != NULL;
   commands += g_variant_dict_contains (options, "get-status");

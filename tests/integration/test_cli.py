@@ -3,7 +3,10 @@
 # Copyright 2026 The Zoom Presence authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import os
 import re
+import signal
+import subprocess
 
 import harness
 from harness import AppletTestCase
@@ -81,6 +84,49 @@ class CommandLineTest(AppletTestCase):
     res = self.h.zp('--version')
     self.assertEqual(res.status, 0, res)
     self.assertRegex(res.out, r'\d+\.\d+')
+
+  def test_06_more_usage_errors(self):
+    h = self.h
+    since = len(h.server.puts())
+    # GApplication drops an integer option of 0: it must not mean "the default duration".
+    for args in (('--status=dnd', '--duration=0'), ('--status=dnd', '--duration=soon'),
+                 ('--status=away', 'extra-argument')):
+      with self.subTest(args=args):
+        res = h.zp(*args)
+        print(res)
+        self.assertEqual(res.status, 2, res)
+        self.assertEqual(len(lines(res.err)), 1, res)
+    # Standard input closed, not just empty: the same plain answer, no hang.
+    res = subprocess.run([h.binary, '--set-token'], env=h.zp_env, capture_output=True,
+                         text=True, timeout=20, preexec_fn=lambda: os.close(0))
+    print(res)
+    self.assertEqual(res.returncode, 2, res)
+    self.assertIn('standard input', res.stderr)
+    spin(1)
+    self.assertEqual(h.server.puts()[since:], [])
+    h.check_alive()
+
+  def test_07_sigterm_sends_the_queued_change_first(self):
+    h = self.h
+    h.gsettings_set('min-update-interval', '3')
+    try:
+      self.set_status('--status=busy')
+      since = len(h.server.puts())
+      res = h.zp('--status=away')
+      print(res)
+      self.assertEqual(res.status, 0, res)
+      self.assertIn('queued', res.out)
+      # Logging out: the change the person was promised still goes out, then the applet ends.
+      h.applet.proc.send_signal(signal.SIGTERM)
+      # Not wait_for_puts: it checks that the applet is alive, and here it may already be gone.
+      puts = harness.run_until(lambda: h.server.puts()[since:] or None, 15,
+                               'the queued PUT at the test server')
+      self.assert_presence_put(puts[0], {'status': 'Away'})
+      harness.run_until(lambda: not h.applet.alive, 10, 'the applet to exit')
+    finally:
+      h.gsettings_set('min-update-interval', '1')
+      if not h.applet.alive:
+        h.start_applet()
 
   def test_10_without_a_running_applet(self):
     h = self.h
