@@ -13,6 +13,7 @@
 #include <libsoup/soup.h>
 
 #include "zp-zoom-client.h"
+#include "zp-url.h"
 #include "zp-zoom-reply.h"
 
 #define DEFAULT_API_BASE_URL "https://api.zoom.us/v2"
@@ -282,29 +283,6 @@ zp_zoom_client_set_timeout (ZpZoomClient *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
 }
 
-/* https anywhere; plain http only to a loopback address written as one, so a token never
- * crosses a network in the clear and no name lookup can redirect it. */
-static gboolean
-api_base_is_acceptable (GUri *uri)
-{
-  const char *scheme = g_uri_get_scheme (uri);
-  const char *host = g_uri_get_host (uri);
-  g_autoptr(GInetAddress) address = NULL;
-
-  if (host == NULL || *host == '\0' || g_uri_get_query (uri) != NULL
-      || g_uri_get_fragment (uri) != NULL || g_uri_get_userinfo (uri) != NULL)
-    return FALSE;
-
-  if (g_ascii_strcasecmp (scheme, "https") == 0)
-    return TRUE;
-
-  if (g_ascii_strcasecmp (scheme, "http") != 0)
-    return FALSE;
-
-  address = g_inet_address_new_from_string (host);
-  return address != NULL && g_inet_address_get_is_loopback (address);
-}
-
 static gboolean
 token_is_acceptable (const char *token)
 {
@@ -328,8 +306,10 @@ build_presence_uri (ZpZoomClient  *self,
   g_autofree char *escaped = NULL;
   g_autofree char *text = NULL;
 
+  /* One rule for every request that carries a token (zp-url): https anywhere, plain http
+   * only to a loopback address written as one, so no name lookup can redirect it. */
   base = g_uri_parse (self->api_base_url, SOUP_HTTP_URI_FLAGS, NULL);
-  if (base == NULL || !api_base_is_acceptable (base))
+  if (base == NULL || !zp_url_is_acceptable_api_base (self->api_base_url, NULL))
     {
       g_set_error (error, ZP_ZOOM_ERROR, ZP_ZOOM_ERROR_INVALID_INPUT,
                    _("The Zoom API address “%s” is not usable: it must start with https://, "
